@@ -1,0 +1,41 @@
+"""The expert help center: policy articles, decision wizards and search, in es, de and en."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from helpcenter import i18n
+from helpcenter.config import Config
+from helpcenter.extensions import babel, csrf, db, htmx, migrate
+
+
+def create_app(config: Any = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_object(config if config is not None else Config())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    babel.init_app(app, locale_selector=i18n.locale_selector)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    i18n.init_app(app)
+
+    from helpcenter import errors, templating
+    from helpcenter.articles import bp as articles_bp
+    from helpcenter.cli import register_commands
+    from helpcenter.core import bp as core_bp
+
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(core_bp)
+    app.register_blueprint(articles_bp)
+    register_commands(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from helpcenter.config import PROJECT_ROOT
+
+    return PROJECT_ROOT / "migrations"

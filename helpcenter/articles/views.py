@@ -1,0 +1,65 @@
+"""HTTP layer for reading; the queries live in service.py."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, url_for
+
+from helpcenter.articles import service
+from helpcenter.extensions import db
+from helpcenter.i18n import LANGUAGES, current_language
+from helpcenter.templating import render, set_alternates
+
+bp = Blueprint("articles", __name__, url_prefix="/<lang>")
+
+
+@bp.get("/")
+def home() -> Response:
+    return render("articles/home.html", categories=service.categories(db.session))
+
+
+@bp.get("/categories/<slug>")
+def category(slug: str) -> Response:
+    lang = current_language()
+    found = service.category_by_slug(db.session, lang, slug)
+    if found is None:
+        abort(404)
+    set_alternates(
+        {
+            t.locale: url_for("articles.category", lang=t.locale, slug=t.slug)
+            for t in found.translations
+        }
+    )
+    return render("articles/category.html", category=found)
+
+
+@bp.get("/sections/<slug>")
+def section(slug: str) -> Response:
+    lang = current_language()
+    found = service.section_by_slug(db.session, lang, slug)
+    if found is None:
+        abort(404)
+    set_alternates(
+        {t.locale: url_for("articles.section", lang=t.locale, slug=t.slug) for t in found.translations}
+    )
+    return render(
+        "articles/section.html",
+        section=found,
+        articles=service.articles_in(db.session, found, lang),
+    )
+
+
+@bp.get("/articles/<slug>")
+def article(slug: str) -> Response:
+    lang = current_language()
+    found = service.article_by_slug(db.session, lang, slug)
+    if found is None:
+        abort(404)
+    translations = service.translations_of(db.session, found)
+    set_alternates(
+        {
+            code: url_for("articles.article", lang=code, slug=translations[code])
+            for code in LANGUAGES
+            if code in translations
+        }
+    )
+    return render("articles/article.html", article=found)

@@ -1,0 +1,89 @@
+"""The `helpcenter` command: set-up, serving and content tools."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from helpcenter.content.checker import check_content
+from helpcenter.content.importer import ImportReport, import_content
+from helpcenter.content.loader import ContentError
+from helpcenter.extensions import db
+
+
+def _create_app() -> Flask:
+    from helpcenter import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Expert help center."""
+
+
+def _content_dir() -> Path:
+    return Path(current_app.config["CONTENT_DIR"])
+
+
+def _import() -> ImportReport:
+    try:
+        report = import_content(db.session, _content_dir())
+    except ContentError as error:
+        raise click.ClickException(f"content not imported, nothing changed: {error}") from error
+    click.echo(
+        f"content: {len(report.created)} created, {len(report.revised)} revised, "
+        f"{len(report.unchanged)} unchanged"
+    )
+    return report
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Upgrade the database schema and import content/ (safe to run again)."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    _import()
+
+
+@click.command("import-content")
+@with_appcontext
+def import_content_command() -> None:
+    """Import content/ into the database; changed files become new revisions."""
+    _import()
+
+
+@click.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Check content: rule anchors, links, front matter, translations."""
+    problems = check_content(_content_dir(), current_app.extensions.get("content_checks", ()))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo("content check passed")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int, threads: int) -> None:
+    """Serve the help center with a production WSGI server (waitress)."""
+    from waitress import serve
+
+    click.echo(f"Serving on http://{host}:{port}")
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads)  # type: ignore[attr-defined]
+
+
+def register_commands(app: Flask) -> None:
+    for command in (setup_command, import_content_command, check_command, serve_command):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Articles as Markdown files: loading, rendering, importing and checking (no Flask here)."""

@@ -1,0 +1,68 @@
+"""Error pages in the reader's language; JSON errors under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from helpcenter.i18n import negotiated_language
+
+
+def _error_response(error: HTTPException) -> Response:
+    status = error.code or 500
+    if request.path.startswith("/api/"):
+        return make_response(
+            jsonify(error={"code": _api_code(status), "message": _message(status)}), status
+        )
+    if getattr(g, "lang", None) is None:
+        g.lang = negotiated_language()
+    g.alternates = {}
+    template = "errors/404.html" if status == 404 else "errors/error.html"
+    response = make_response(
+        render_template(template, status=status, title=_title(status), message=_message(status)),
+        status,
+    )
+    if request.headers.get("HX-Request"):
+        # htmx 4 swaps error responses; a whole error page must never land inside a fragment.
+        response.headers["HX-Retarget"] = "body"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def _api_code(status: int) -> str:
+    return {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
+        status, "server_error" if status >= 500 else "bad_request"
+    )
+
+
+def _title(status: int) -> str:
+    titles = {
+        400: _("The request could not be understood"),
+        403: _("You may not open this page"),
+        404: _("Page not found"),
+        405: _("This action is not possible here"),
+        413: _("What you sent is too large"),
+        429: _("Too many requests"),
+    }
+    return titles.get(status, _("Something went wrong"))
+
+
+def _message(status: int) -> str:
+    messages = {
+        404: _("The page you were looking for does not exist or has moved."),
+        413: _("Please send less data at once."),
+        429: _("Please wait a moment, then try again."),
+    }
+    if status >= 500:
+        return _("An error on our side stopped this page. It has been logged; please try again.")
+    return messages.get(status, _("Please go back and try again."))
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _error_response)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        app.logger.exception("Unhandled error", exc_info=error)
+        return _error_response(InternalServerError())

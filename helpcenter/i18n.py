@@ -1,0 +1,47 @@
+"""Interface languages and how a request's language is chosen."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+LANGUAGES: tuple[str, ...] = ("es", "de", "en")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_NAMES = {"es": "Español", "de": "Deutsch", "en": "English"}
+LANGUAGE_COOKIE = "lang"
+
+
+def negotiated_language() -> str:
+    """Language for a request without one in its URL: cookie, then Accept-Language."""
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return getattr(g, "lang", None) or negotiated_language()
+
+
+def locale_selector() -> str:
+    return current_language()
+
+
+def init_app(app: Flask) -> None:
+    """Every page lives under /<lang>/: take it out of the URL, and put it back in url_for."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint: str | None, values: dict[str, object] | None) -> None:
+        if values and "lang" in values:
+            lang = str(values.pop("lang"))
+            if lang not in LANGUAGES:
+                from flask import abort
+
+                g.lang = negotiated_language()
+                abort(404)
+            g.lang = lang
+
+    @app.url_defaults
+    def add_lang(endpoint: str, values: dict[str, object]) -> None:
+        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            return
+        values["lang"] = current_language()

@@ -1,0 +1,33 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  // After htmx swaps a component, move focus into it and announce it, so keyboard and
+  // screen reader users notice the change. Components opt in with data-focus-on-swap.
+  document.addEventListener("htmx:after:swap", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var root = target.closest("[data-focus-on-swap]") || target.querySelector("[data-focus-on-swap]");
+    if (!root) { return; }
+    var focusable = root.querySelector("[data-focus-first]") || root.querySelector("h1, h2, legend");
+    if (focusable) {
+      if (!focusable.hasAttribute("tabindex")) { focusable.setAttribute("tabindex", "-1"); }
+      focusable.focus();
+    }
+    var announcer = document.getElementById("announcer");
+    var message = root.getAttribute("data-announce");
+    if (announcer && message) {
+      announcer.textContent = "";
+      window.setTimeout(function () { announcer.textContent = message; }, 50);
+    }
+  });
+
+  // "/" focuses the search box, as in most help centers, unless the reader is typing.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var active = document.activeElement;
+    if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) { return; }
+    var search = document.querySelector("input[type=search]");
+    if (search) { event.preventDefault(); search.focus(); }
+  });
+})();
