@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from werkzeug.routing import AnyConverter, Map
 
 LANGUAGES: tuple[str, ...] = ("es", "de", "en")
 DEFAULT_LANGUAGE = "en"
@@ -26,19 +27,21 @@ def locale_selector() -> str:
     return current_language()
 
 
+class LanguageConverter(AnyConverter):
+    """`<lang:lang>` matches only the interface languages, so /fr/ is simply not found."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, *LANGUAGES)
+
+
 def init_app(app: Flask) -> None:
     """Every page lives under /<lang>/: take it out of the URL, and put it back in url_for."""
+    app.url_map.converters["lang"] = LanguageConverter
 
     @app.url_value_preprocessor
     def pull_lang(endpoint: str | None, values: dict[str, object] | None) -> None:
         if values and "lang" in values:
-            lang = str(values.pop("lang"))
-            if lang not in LANGUAGES:
-                from flask import abort
-
-                g.lang = negotiated_language()
-                abort(404)
-            g.lang = lang
+            g.lang = str(values.pop("lang"))
 
     @app.url_defaults
     def add_lang(endpoint: str, values: dict[str, object]) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, g, make_response, request, url_for
+from flask import Flask, Response, current_app, g, make_response, render_template, request, url_for
 from flask_babel import format_date
 from jinja2_fragments.flask import render_block
-from flask import render_template
 
 from helpcenter.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
 
@@ -15,8 +14,11 @@ from helpcenter.i18n import LANGUAGE_NAMES, LANGUAGES, current_language
 def wants_fragment() -> bool:
     """A fragment only for htmx's targeted swaps, never for boosted pages or history restores."""
     hx = request.htmx  # type: ignore[attr-defined]
-    return bool(hx) and not hx.boosted and not hx.history_restore_request and (
-        request.headers.get("HX-Request-Type", "partial") == "partial"
+    return (
+        bool(hx)
+        and not hx.boosted
+        and not hx.history_restore_request
+        and (request.headers.get("HX-Request-Type", "partial") == "partial")
     )
 
 

@@ -9,7 +9,7 @@ from helpcenter.extensions import db
 from helpcenter.i18n import LANGUAGES, current_language
 from helpcenter.templating import render, set_alternates
 
-bp = Blueprint("articles", __name__, url_prefix="/<lang>")
+bp = Blueprint("articles", __name__, url_prefix="/<lang:lang>")
 
 
 @bp.get("/")
@@ -39,7 +39,10 @@ def section(slug: str) -> Response:
     if found is None:
         abort(404)
     set_alternates(
-        {t.locale: url_for("articles.section", lang=t.locale, slug=t.slug) for t in found.translations}
+        {
+            t.locale: url_for("articles.section", lang=t.locale, slug=t.slug)
+            for t in found.translations
+        }
     )
     return render(
         "articles/section.html",

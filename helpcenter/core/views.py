@@ -34,7 +34,11 @@ def remember_language(response: Response) -> Response:
     lang = getattr(g, "lang", None)
     if lang and request.cookies.get(LANGUAGE_COOKIE) != lang and response.status_code < 400:
         response.set_cookie(
-            LANGUAGE_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            httponly=True,
             secure=request.is_secure,
         )
     return response
