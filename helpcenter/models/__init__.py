@@ -9,6 +9,7 @@ from helpcenter.models.catalog import (
     Section,
     SectionTranslation,
 )
+from helpcenter.models.usage import WizardUsage
 
 __all__ = [
     "Article",
@@ -19,5 +20,6 @@ __all__ = [
     "Section",
     "SectionTranslation",
     "UTCDateTime",
+    "WizardUsage",
     "utcnow",
 ]

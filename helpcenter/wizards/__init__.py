@@ -1,0 +1,1 @@
+"""The policy wizards: a pure decision engine plus its HTML and JSON front ends."""
