@@ -23,14 +23,20 @@ def create_app(config: Any = None) -> Flask:
     i18n.init_app(app)
 
     from helpcenter import errors, templating
+    from helpcenter.api import bp as api_bp
     from helpcenter.articles import bp as articles_bp
     from helpcenter.cli import register_commands
     from helpcenter.core import bp as core_bp
+    from helpcenter.wizards.views import bp as wizards_bp
+    from helpcenter.wizards.views import step_url
 
     templating.init_app(app)
     errors.init_app(app)
     app.register_blueprint(core_bp)
     app.register_blueprint(articles_bp)
+    app.register_blueprint(wizards_bp)
+    app.register_blueprint(api_bp)
+    app.jinja_env.globals["step_url"] = step_url
     register_commands(app)
     return app
 

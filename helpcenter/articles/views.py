@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort, current_app, url_for
 
 from helpcenter.articles import service
+from helpcenter.content.splitting import split_before_headings
 from helpcenter.extensions import db
 from helpcenter.i18n import LANGUAGES, current_language
 from helpcenter.templating import render, set_alternates
+from helpcenter.wizards import service as wizard_service
 
 bp = Blueprint("articles", __name__, url_prefix="/<lang:lang>")
 
 
 @bp.get("/")
 def home() -> Response:
-    return render("articles/home.html", categories=service.categories(db.session))
+    return render(
+        "articles/home.html",
+        categories=service.categories(db.session),
+        wizards=list(wizard_service.all_wizards(_content_dir()).values()),
+    )
 
 
 @bp.get("/categories/<slug>")
@@ -65,4 +71,13 @@ def article(slug: str) -> Response:
             if code in translations
         }
     )
-    return render("articles/article.html", article=found)
+    callouts = wizard_service.callouts_for_article(found.rules, _content_dir())
+    return render(
+        "articles/article.html",
+        article=found,
+        body_parts=split_before_headings(found.body_html, callouts),
+    )
+
+
+def _content_dir() -> str:
+    return str(current_app.config["CONTENT_DIR"])

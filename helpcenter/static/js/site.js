@@ -22,6 +22,19 @@
     }
   });
 
+  // Fill the reader's time zone into wizard forms, so a date and time they type is read
+  // as their local time. Without JavaScript the server's default zone is used and named.
+  function fillTimeZone(root) {
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+    if (!zone) { return; }
+    root.querySelectorAll("input[data-timezone-field]").forEach(function (input) {
+      if (!input.value) { input.value = zone; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { fillTimeZone(document); });
+  document.addEventListener("htmx:after:swap", function () { fillTimeZone(document); });
+
   // "/" focuses the search box, as in most help centers, unless the reader is typing.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
