@@ -14,6 +14,7 @@ from helpcenter.content.checker import check_content
 from helpcenter.content.importer import ImportReport, import_content
 from helpcenter.content.loader import ContentError
 from helpcenter.extensions import db
+from helpcenter.wizards.checks import wizard_checker
 
 
 def _create_app() -> Flask:
@@ -61,8 +62,8 @@ def import_content_command() -> None:
 @click.command("check")
 @with_appcontext
 def check_command() -> None:
-    """Check content: rule anchors, links, front matter, translations."""
-    problems = check_content(_content_dir(), current_app.extensions.get("content_checks", ()))
+    """Check content and wizards: rule anchors, links, front matter, translations."""
+    problems = check_content(_content_dir(), [wizard_checker(_content_dir())])
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:

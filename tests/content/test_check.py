@@ -82,3 +82,23 @@ def test_invalid_front_matter_fails_with_file_and_line(app: Flask, content: Path
     code, output = _check(app, content)
     assert code == 1
     assert f"{path}:" in output and "'updated' must be a date" in output
+
+
+def test_a_wizard_citing_a_rule_no_article_states_fails(app: Flask, content: Path) -> None:
+    path = content / "wizards/which-report.yaml"
+    path.write_text(path.read_text().replace("rules: [REP-CAT]", "rules: [REP-CATEGORY]", 1))
+    code, output = _check(app, content)
+    assert code == 1
+    assert "rule REP-CATEGORY has no heading anchor in 'es'" in output
+    assert str(path) in output
+
+
+def test_a_wizard_with_a_missing_translation_fails(app: Flask, content: Path) -> None:
+    path = content / "wizards/follow-up-message.yaml"
+    text = path.read_text()
+    start = text.index("  es: ", text.index("title:"))
+    end = text.index("\n", start) + 1
+    path.write_text(text[:start] + text[end:])
+    code, output = _check(app, content)
+    assert code == 1
+    assert str(path) in output
