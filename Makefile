@@ -59,7 +59,7 @@ bench: setup
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o helpcenter/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i helpcenter/translations/messages.pot -d helpcenter/translations --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i helpcenter/translations/messages.pot -d helpcenter/translations --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
