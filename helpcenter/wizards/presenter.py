@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 
 from helpcenter.wizards.engine import (
@@ -65,7 +65,11 @@ def path_entries(
 
 
 def local(moment: datetime | None, zone: ZoneInfo) -> str | None:
-    return format_datetime(moment.astimezone(zone), "full") if moment else None
+    """Weekday, date and minute in the reader's zone and language (no seconds: noise here)."""
+    if moment is None:
+        return None
+    moment = moment.astimezone(zone)
+    return f"{format_date(moment, 'full')}, {format_time(moment, 'short')} ({zone.key})"
 
 
 def window_facts(window: Window, zone: ZoneInfo) -> dict[str, str | None]:
