@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from helpcenter.models import (
     Article,
@@ -65,7 +65,18 @@ def articles_in(session: Session, section: Section, lang: str) -> list[Article]:
 
 
 def article_by_slug(session: Session, lang: str, slug: str) -> Article | None:
-    return session.scalar(select(Article).where(Article.locale == lang, Article.slug == slug))
+    """The article with its section and category (and their titles) in one query."""
+    statement = (
+        select(Article)
+        .where(Article.locale == lang, Article.slug == slug)
+        .options(
+            joinedload(Article.section).joinedload(Section.translations),
+            joinedload(Article.section)
+            .joinedload(Section.category)
+            .joinedload(Category.translations),
+        )
+    )
+    return session.execute(statement).unique().scalar_one_or_none()
 
 
 def translations_of(session: Session, article: Article) -> dict[str, str]:
