@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask_login import current_user
 from werkzeug.routing import AnyConverter, Map
 
 LANGUAGES: tuple[str, ...] = ("es", "de", "en")
@@ -12,11 +13,24 @@ LANGUAGE_COOKIE = "lang"
 
 
 def negotiated_language() -> str:
-    """Language for a request without one in its URL: cookie, then Accept-Language."""
+    """Language for a request without one in its URL: the signed-in person's setting, then
+    the cookie, then Accept-Language."""
+    preferred = getattr(current_user, "locale", None)
+    if preferred in LANGUAGES:
+        return str(preferred)
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return header_language()
+
+
+def header_language() -> str:
+    """Accept-Language's best offered match; a bare "*" means "anything": the default."""
+    for value, _quality in request.accept_languages:  # highest quality first
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:

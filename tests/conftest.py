@@ -3,9 +3,12 @@ real content files imported, and a fresh set of rows for every test."""
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -44,30 +47,75 @@ def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str
     return database_url
 
 
-def _empty_all_tables() -> None:
+CONTENT_TABLES = (
+    "category",
+    "category_translation",
+    "section",
+    "section_translation",
+    "article",
+    "article_revision",
+)
+# Importing the real content for every test is the slowest part of a test; the imported
+# rows are kept between tests that leave them untouched (checked by a fingerprint).
+_seeded: dict[str, object] = {"fingerprint": None}
+
+
+def _empty_tables(*, keep_content: bool) -> None:
     with db.engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
+            if keep_content and table.name in CONTENT_TABLES:
+                continue
             connection.execute(table.delete())
 
 
+def _content_fingerprint() -> tuple[object, ...]:
+    row = db.session.execute(
+        text(
+            "SELECT (SELECT count(*) FROM article_revision), (SELECT max(modified_at) FROM article),"
+            " (SELECT count(*) FROM category_translation), (SELECT count(*) FROM section_translation)"
+        )
+    ).one()
+    db.session.rollback()
+    return tuple(str(value) for value in row)
+
+
 @pytest.fixture
-def bare_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on an empty (but migrated) database."""
+def base_app(migrated: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app of this test; every table but the imported content is empty.
+
+    `app` and `bare_app` are two views of this one instance, so fixtures built on it
+    (users, sessions) work with either.
+    """
     app = create_app(TestConfig(tmp_path, migrated))
     with app.app_context():
-        _empty_all_tables()
+        _empty_tables(keep_content=True)
     yield app
     with app.app_context():
+        if _seeded["fingerprint"] != _content_fingerprint():
+            _seeded["fingerprint"] = None  # this test changed content: re-import next time
         db.session.remove()
         db.engine.dispose()
 
 
 @pytest.fixture
-def app(bare_app: Flask) -> Flask:
+def bare_app(base_app: Flask) -> Flask:
+    """An app on an empty (but migrated) database."""
+    with base_app.app_context():
+        _empty_tables(keep_content=False)
+    _seeded["fingerprint"] = None
+    return base_app
+
+
+@pytest.fixture
+def app(base_app: Flask) -> Flask:
     """An app with the real content/ imported."""
-    with bare_app.app_context():
-        import_content(db.session, CONTENT_DIR)
-    return bare_app
+    with base_app.app_context():
+        fingerprint = _seeded["fingerprint"]
+        if fingerprint is None or fingerprint != _content_fingerprint():
+            _empty_tables(keep_content=False)
+            import_content(db.session, CONTENT_DIR)
+            _seeded["fingerprint"] = _content_fingerprint()
+    return base_app
 
 
 @pytest.fixture
@@ -84,3 +132,92 @@ def runner(app: Flask) -> FlaskCliRunner:
 def htmx_headers() -> dict[str, str]:
     """What htmx 4 sends for a targeted swap."""
     return {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+# -- accounts (helpcenter/auth): people with roles, signed in ---------------------------------
+
+TEST_PASSWORD = "quiet violet harbor lantern"
+
+
+@pytest.fixture
+def make_user(base_app: Flask) -> Callable[..., Any]:
+    """`make_user("editor", email=..., password=..., name=..., active=...)`: a committed User.
+    Without `password=None` the account has TEST_PASSWORD."""
+    from helpcenter.auth import passwords, service
+    from helpcenter.models import Role
+
+    app = base_app
+    numbers = itertools.count(1)
+
+    def make(
+        role: str = "expert",
+        *,
+        email: str | None = None,
+        password: str | None = TEST_PASSWORD,
+        name: str | None = None,
+        locale: str = "en",
+        timezone: str = "UTC",
+        active: bool = True,
+    ) -> Any:
+        number = next(numbers)
+        with app.app_context():
+            hasher = passwords.hasher_for(app.config["PASSWORD_HASH_PROFILE"])
+            user = service.create_user(
+                db.session,
+                email=email or f"{role}{number}@example.com",
+                display_name=name or f"{role.title()} {number}",
+                role=Role(role),
+                locale=locale,
+                timezone=timezone,
+                password_hash=passwords.hash_password(hasher, password) if password else None,
+            )
+            user.is_active = active
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+@pytest.fixture
+def sign_in_as(base_app: Flask) -> Callable[..., str]:
+    """`sign_in_as(user, client)`: a real server-side session for `user` in that test client,
+    without the sign-in form; returns the session token."""
+    from helpcenter.auth import access, sessions
+    from helpcenter.models import User, utcnow
+
+    app = base_app
+
+    def sign_in(user: Any, test_client: FlaskClient) -> str:
+        with app.test_request_context():
+            account = db.session.get(User, user.id)
+            token = sessions.start(
+                db.session,
+                account,
+                remember=False,
+                user_agent="pytest",
+                lifetimes=access.lifetimes(),
+                now=utcnow(),
+            )
+            db.session.commit()
+        with test_client.session_transaction() as session:
+            session["_user_id"] = token
+            session["_fresh"] = True
+        return token
+
+    return sign_in
+
+
+def csrf_token_of(client: FlaskClient, path: str = "/en/wizards/") -> str:
+    """The CSRF token htmx would send: from <body hx-headers:inherited> of a page."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r"""hx-headers:inherited='\{"X-CSRFToken": "([^"]+)"\}'""", html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def csrf_token() -> Callable[..., str]:
+    """`csrf_token(client)`: a valid CSRF token for that client's session."""
+    return csrf_token_of

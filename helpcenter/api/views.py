@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from helpcenter.api import serializers
 from helpcenter.content.glossary import load_glossary
 from helpcenter.extensions import csrf, db
-from helpcenter.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from helpcenter.i18n import LANGUAGES, header_language
 from helpcenter.wizards import service
 from helpcenter.wizards.engine import AnswerError, Finished, Wizard
 from helpcenter.wizards.messages import error_message
@@ -37,10 +37,6 @@ def _content_dir() -> str:
     return str(current_app.config["CONTENT_DIR"])
 
 
-def _header_language() -> str:
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-
-
 def _report_labels(lang: str) -> dict[str, str]:
     return {rid: labels[lang] for rid, labels in load_glossary(_content_dir())["reports"].items()}
 
@@ -57,7 +53,7 @@ def _wizard_or_404(slug: str, lang: str) -> Wizard | tuple[Response, int]:
 
 @bp.get("/wizards")
 def list_wizards() -> Response:
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else _header_language()
+    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else header_language()
     with force_locale(lang):
         wizards = [
             {
@@ -74,7 +70,7 @@ def list_wizards() -> Response:
 
 @bp.get("/wizards/<slug>")
 def describe_wizard(slug: str) -> Response | tuple[Response, int]:
-    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else _header_language()
+    lang = request.args.get("lang") if request.args.get("lang") in LANGUAGES else header_language()
     found = _wizard_or_404(slug, lang)
     if not isinstance(found, Wizard):
         return found
@@ -88,7 +84,7 @@ def describe_wizard(slug: str) -> Response | tuple[Response, int]:
 @bp.post("/wizards/<slug>/evaluate")
 def evaluate_wizard(slug: str) -> Response | tuple[Response, int]:
     body = request.get_json(silent=True, force=True)
-    lang = _header_language()
+    lang = header_language()
     if isinstance(body, dict) and "lang" in body:
         if body["lang"] not in LANGUAGES:
             with force_locale(lang):

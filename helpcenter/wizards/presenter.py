@@ -52,7 +52,12 @@ def path_entries(
     entries = []
     for item in path:
         question = wizard.questions[item.question_id]
-        given = format_datetime(item.given.astimezone(zone), "medium") if item.given else None
+        # rebase=False: flask_babel would otherwise convert to BABEL_DEFAULT_TIMEZONE (UTC).
+        given = (
+            format_datetime(item.given.astimezone(zone), "medium", rebase=False)
+            if item.given
+            else None
+        )
         entries.append(
             PathEntry(
                 question=question,
@@ -69,7 +74,10 @@ def local(moment: datetime | None, zone: ZoneInfo) -> str | None:
     if moment is None:
         return None
     moment = moment.astimezone(zone)
-    return f"{format_date(moment, 'full')}, {format_time(moment, 'short')} ({zone.key})"
+    # rebase=False keeps the reader's zone; flask_babel would convert to UTC and the
+    # label would name a zone the time is not in.
+    day = format_date(moment, "full", rebase=False)
+    return f"{day}, {format_time(moment, 'short', rebase=False)} ({zone.key})"
 
 
 def window_facts(window: Window, zone: ZoneInfo) -> dict[str, str | None]:

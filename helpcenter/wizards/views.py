@@ -40,11 +40,18 @@ def _answers(args: MultiDict[str, str], wizard: Wizard) -> dict[str, str]:
     known = set(wizard.questions) | set(wizard.aliases)
     answers = {k: v for k, v in args.items() if k in known and v.strip()}
     local = args.get(service.LOCAL_DATETIME_FIELD, "").strip()
-    if local:
-        aware = service.local_to_aware(
-            local, args.get(service.TIMEZONE_FIELD), current_app.config["DEFAULT_TIMEZONE"]
-        )
-        answers["last-answer-at"] = aware.isoformat()
+    # Only a wizard that asks for the date-time reads the form's local field; and text that
+    # is no date-time goes to the engine as it is, which refuses it only when the path
+    # reaches that question (answers off the path are ignored, even invalid ones).
+    if local and "last-answer-at" in wizard.aliases:
+        try:
+            aware = service.local_to_aware(
+                local, args.get(service.TIMEZONE_FIELD), current_app.config["DEFAULT_TIMEZONE"]
+            )
+        except AnswerError:
+            answers["last-answer-at"] = local
+        else:
+            answers["last-answer-at"] = aware.isoformat()
     return answers
 
 

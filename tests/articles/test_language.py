@@ -64,3 +64,13 @@ def test_every_alternate_link_opens_the_same_page_in_that_language(client: Flask
     }
     for url in alternates.values():
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"), [("*", "/en/"), ("fr, *;q=0.5", "/en/"), ("de-AT", "/de/")]
+)
+def test_a_wildcard_does_not_pick_an_arbitrary_language(
+    client: FlaskClient, accept_language: str, expected: str
+) -> None:
+    response = client.get("/", headers={"Accept-Language": accept_language})
+    assert response.headers["Location"].endswith(expected)
