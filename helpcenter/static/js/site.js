@@ -9,7 +9,10 @@
     if (!(target instanceof Element)) { return; }
     var root = target.closest("[data-focus-on-swap]") || target.querySelector("[data-focus-on-swap]");
     if (!root) { return; }
-    var focusable = root.querySelector("[data-focus-first]") || root.querySelector("h1, h2, legend");
+    // The new question (its legend) before any heading above it, such as the wizard's
+    // "Your answers" list: querySelector("h1, h2, legend") returns the first in document order.
+    var focusable = root.querySelector("[data-focus-first]") || root.querySelector("legend") ||
+      root.querySelector("h1, h2");
     if (focusable) {
       if (!focusable.hasAttribute("tabindex")) { focusable.setAttribute("tabindex", "-1"); }
       focusable.focus();
@@ -29,7 +32,12 @@
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
     if (!zone) { return; }
     root.querySelectorAll("input[data-timezone-field]").forEach(function (input) {
-      if (!input.value) { input.value = zone; }
+      if (input.value) { return; }
+      input.value = zone;
+      // The server named its default zone; the form now sends this one, so name it instead.
+      if (input.form) {
+        input.form.querySelectorAll("[data-timezone-name]").forEach(function (name) { name.textContent = zone; });
+      }
     });
   }
   document.addEventListener("DOMContentLoaded", function () { fillTimeZone(document); });
