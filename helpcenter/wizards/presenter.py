@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
 
 from helpcenter.wizards.engine import (
@@ -20,7 +20,6 @@ from helpcenter.wizards.engine import (
     Window,
     Wizard,
     answers_for_path,
-    format_answer,
     text,
 )
 
@@ -43,7 +42,7 @@ def answer_label(
         return _("Yes") if value else _("No")
     if given:
         return given
-    return _("%(hours)s hours", hours=format_answer(value))
+    return _("%(hours)s hours", hours=format_decimal(float(value), "#,##0.##"))
 
 
 def path_entries(
@@ -52,12 +51,7 @@ def path_entries(
     entries = []
     for item in path:
         question = wizard.questions[item.question_id]
-        # rebase=False: flask_babel would otherwise convert to BABEL_DEFAULT_TIMEZONE (UTC).
-        given = (
-            format_datetime(item.given.astimezone(zone), "medium", rebase=False)
-            if item.given
-            else None
-        )
+        given = local(item.given, zone)
         entries.append(
             PathEntry(
                 question=question,

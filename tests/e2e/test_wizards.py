@@ -658,11 +658,6 @@ def test_hours_with_decimals_are_written_as_the_language_writes_them(page: Page)
     expect(page.locator("#wizard .timeline desc")).to_contain_text("Du bist bei 10,5 Stunden.")
 
 
-@pytest.mark.xfail(
-    reason="the answer in 'Your answers' is formatted by helpcenter/wizards/presenter.py "
-    "(answer_label -> engine.format_answer, the query-string form): '10.5 Stunden' in German",
-    strict=False,
-)
 def test_hours_with_decimals_in_your_answers_are_written_the_german_way(page: Page) -> None:
     page.goto(wizard_url("de", FOLLOW_UP, (*CHECK_IN, ("hours-since-last-answer", "10.5"))))
     # A plain assertion, not expect(): the page is loaded, and an xfail should not wait 10 s.
