@@ -30,6 +30,7 @@ setup: install
 
 run: setup
 	@echo "Help center on http://$(HOST):$(PORT)/ (data in $(HELPCENTER_DATA_DIR))"
+	@echo "First admin (once): HELPCENTER_DATA_DIR=$(HELPCENTER_DATA_DIR) $(BIN)/helpcenter create-user you@example.com --role admin --name 'Your Name'"
 	$(BIN)/helpcenter serve --host $(HOST) --port $(PORT)
 
 # Debian's chromium drives the browser tests; never a downloaded browser.

@@ -85,6 +85,45 @@ def serve_command(host: str, port: int, threads: int) -> None:
     serve(current_app._get_current_object(), host=host, port=port, threads=threads)  # type: ignore[attr-defined]
 
 
+@click.command("create-user")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["expert", "agent", "editor", "admin"]),
+    default="expert",
+    show_default=True,
+)
+@click.option("--name", default="", help="Name shown to others (default: the email's local part).")
+@click.option("--language", "locale", type=click.Choice(["es", "de", "en"]), default="en")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (scripts)."
+)
+@with_appcontext
+def create_user_command(
+    email: str, role: str, name: str, locale: str, password_stdin: bool
+) -> None:
+    """Create an account, e.g. the first admin: create-user you@example.com --role admin."""
+    from helpcenter.auth.cli import create_user
+
+    create_user(email, role, name, locale, password_stdin)
+
+
+@click.command("send-mail")
+@with_appcontext
+def send_mail_command() -> None:
+    """Send the outbox's due messages by SMTP (run it from cron; failures are retried)."""
+    from helpcenter.auth.cli import send_mail
+
+    send_mail()
+
+
 def register_commands(app: Flask) -> None:
-    for command in (setup_command, import_content_command, check_command, serve_command):
+    for command in (
+        setup_command,
+        import_content_command,
+        check_command,
+        serve_command,
+        create_user_command,
+        send_mail_command,
+    ):
         app.cli.add_command(command)

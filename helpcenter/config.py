@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.TESTING = False
+        _accounts_settings(self)
 
 
 class TestConfig(Config):
@@ -70,3 +72,61 @@ class TestConfig(Config):
         self.SEARCH_INDEX_DIR = str(data_dir / "search-index")
         self.SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{data_dir / 'test.sqlite3'}"
         self.TESTING = True
+        # Still argon2id, with the smallest parameters: tests hash many passwords.
+        self.PASSWORD_HASH_PROFILE = "CHEAPEST"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _accounts_settings(config: Config) -> None:
+    """Accounts, sessions, rate limits, mail and headers (see tests/README.md, "Security")."""
+    https = config.SESSION_COOKIE_SECURE
+    # '__Host-' cookies are only sent over HTTPS, for this host and path / (ASVS 3.3.1, 3.3.3).
+    config.SESSION_COOKIE_NAME = "__Host-session" if https else "session"
+    config.REMEMBER_COOKIE_NAME = "__Host-remember" if https else "remember"
+    config.REMEMBER_COOKIE_SECURE = https
+    config.REMEMBER_COOKIE_HTTPONLY = True
+    config.REMEMBER_COOKIE_SAMESITE = "Lax"
+    config.REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("HELPCENTER_REMEMBER_DAYS", 14))
+    # A session without "remember me" ends after this much inactivity, and at the latest
+    # after SESSION_MAX_AGE; a remembered one after REMEMBER_COOKIE_DURATION.
+    config.SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("HELPCENTER_SESSION_IDLE_MINUTES", 60))
+    config.SESSION_MAX_AGE = timedelta(hours=_env_int("HELPCENTER_SESSION_MAX_HOURS", 12))
+    config.PASSWORD_MIN_LENGTH = max(8, _env_int("HELPCENTER_PASSWORD_MIN_LENGTH", 12))
+    config.PASSWORD_MAX_LENGTH = 256
+    config.PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"  # argon2id, t=3, m=64 MiB, p=4
+    config.PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    config.INVITATION_MAX_AGE = timedelta(days=7)
+    # The form's token lives as long as the session: a page left open for an hour still posts.
+    config.WTF_CSRF_TIME_LIMIT = None
+    # Host names this site answers to (comma-separated); links in emails use BASE_URL when set,
+    # so a forged Host header can never put another site into a password reset link.
+    hosts = [h.strip() for h in os.environ.get("HELPCENTER_TRUSTED_HOSTS", "").split(",")]
+    config.TRUSTED_HOSTS = [h for h in hosts if h] or None
+    config.BASE_URL = os.environ.get("HELPCENTER_BASE_URL", "").rstrip("/")
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    config.PROXY_COUNT = _env_int("HELPCENTER_PROXY_COUNT", 0)
+
+    config.RATELIMIT_ENABLED = True
+    config.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    config.RATELIMIT_HEADERS_ENABLED = True
+    config.RATELIMIT_SIGN_IN = "10 per minute; 60 per hour"  # per address
+    config.RATELIMIT_SIGN_IN_ACCOUNT = "10 per 15 minutes"  # failed attempts per account
+    config.RATELIMIT_PASSWORD_RESET = "5 per 15 minutes; 20 per day"  # per address
+    config.RATELIMIT_PASSWORD_RESET_ACCOUNT = "3 per hour"  # emails sent to one address
+    config.RATELIMIT_PASSWORD_CHECK = "10 per 15 minutes"  # current-password checks per user
+    config.RATELIMIT_FORMS = "30 per minute; 500 per hour"  # every other POST, per address
+
+    config.SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    config.SMTP_PORT = _env_int("SMTP_PORT", 587)
+    config.SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    config.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    config.SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")  # starttls | ssl | none
+    config.SMTP_TIMEOUT = _env_int("SMTP_TIMEOUT", 20)
+    config.MAIL_FROM = os.environ.get("MAIL_FROM", "help-center@localhost")
+    # Send a message in a background thread right after the transaction that queued it;
+    # `helpcenter send-mail` (cron) retries whatever that did not deliver.
+    config.MAIL_SEND_AFTER_COMMIT = os.environ.get("MAIL_SEND_AFTER_COMMIT", "1") == "1"

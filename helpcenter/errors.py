@@ -9,18 +9,19 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from helpcenter.i18n import negotiated_language
 
 
-def _error_response(error: HTTPException) -> Response:
+def _error_response(
+    error: HTTPException, title: str | None = None, message: str | None = None
+) -> Response:
     status = error.code or 500
+    message = message or _message(status)
     if request.path.startswith("/api/"):
-        return make_response(
-            jsonify(error={"code": _api_code(status), "message": _message(status)}), status
-        )
+        return make_response(jsonify(error={"code": _api_code(status), "message": message}), status)
     if getattr(g, "lang", None) is None:
         g.lang = negotiated_language()
     g.alternates = {}
     template = "errors/404.html" if status == 404 else "errors/error.html"
     response = make_response(
-        render_template(template, status=status, title=_title(status), message=_message(status)),
+        render_template(template, status=status, title=title or _title(status), message=message),
         status,
     )
     if request.headers.get("HX-Request"):
@@ -50,6 +51,9 @@ def _title(status: int) -> str:
 
 def _message(status: int) -> str:
     messages = {
+        403: _(
+            "Your account does not have the role this page needs. Ask an administrator if it should."
+        ),
         404: _("The page you were looking for does not exist or has moved."),
         413: _("Please send less data at once."),
         429: _("Please wait a moment, then try again."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
+from flask_login import current_user
 from werkzeug.routing import AnyConverter, Map
 
 LANGUAGES: tuple[str, ...] = ("es", "de", "en")
@@ -12,7 +13,11 @@ LANGUAGE_COOKIE = "lang"
 
 
 def negotiated_language() -> str:
-    """Language for a request without one in its URL: cookie, then Accept-Language."""
+    """Language for a request without one in its URL: the signed-in person's setting, then
+    the cookie, then Accept-Language."""
+    preferred = getattr(current_user, "locale", None)
+    if preferred in LANGUAGES:
+        return str(preferred)
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie

@@ -10,16 +10,30 @@ from helpcenter.models.catalog import (
     SectionTranslation,
 )
 from helpcenter.models.usage import WizardUsage
+from helpcenter.models.users import (
+    AuditEvent,
+    OutboxMessage,
+    Role,
+    User,
+    UserSession,
+    normalize_email,
+)
 
 __all__ = [
     "Article",
     "ArticleRevision",
+    "AuditEvent",
     "Base",
     "Category",
     "CategoryTranslation",
+    "OutboxMessage",
+    "Role",
     "Section",
     "SectionTranslation",
     "UTCDateTime",
+    "User",
+    "UserSession",
     "WizardUsage",
+    "normalize_email",
     "utcnow",
 ]

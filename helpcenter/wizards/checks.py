@@ -45,7 +45,9 @@ def wizard_checker(content_dir: Path) -> Callable[[list[ArticleSource]], list[Pr
             for lang in LANGUAGES:
                 stated = {rule for a in articles if a.locale == lang for rule in a.rules}
                 problems.extend(
-                    Problem(path, _line(path, rule), f"rule {rule} has no heading anchor in '{lang}'")
+                    Problem(
+                        path, _line(path, rule), f"rule {rule} has no heading anchor in '{lang}'"
+                    )
                     for rule in all_rule_ids(wizard)
                     if rule not in stated
                 )

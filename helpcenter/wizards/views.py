@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from helpcenter.auth import preferred_timezone
 from helpcenter.content.glossary import report_label
 from helpcenter.extensions import db
 from helpcenter.i18n import current_language
@@ -46,7 +47,7 @@ def _answers(args: MultiDict[str, str], wizard: Wizard) -> dict[str, str]:
     if local and "last-answer-at" in wizard.aliases:
         try:
             aware = service.local_to_aware(
-                local, args.get(service.TIMEZONE_FIELD), current_app.config["DEFAULT_TIMEZONE"]
+                local, args.get(service.TIMEZONE_FIELD), preferred_timezone()
             )
         except AnswerError:
             answers["last-answer-at"] = local
@@ -88,7 +89,7 @@ def wizard(slug: str) -> Response:
     found = _wizard_or_404(slug)
     result, error = evaluate_for_page(found, request.args)
     zone = service.zone_or_default(
-        request.args.get(service.TIMEZONE_FIELD), current_app.config["DEFAULT_TIMEZONE"]
+        request.args.get(service.TIMEZONE_FIELD), preferred_timezone()
     )
     context: dict[str, Any] = {
         "wizard": found,
