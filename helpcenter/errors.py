@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_babel import refresh
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from helpcenter.i18n import negotiated_language
+from helpcenter.i18n import LANGUAGES, negotiated_language
 
 
 def _error_response(
     error: HTTPException, title: str | None = None, message: str | None = None
 ) -> Response:
     status = error.code or 500
+    if getattr(g, "lang", None) is None:
+        # No route matched, so the URL's language was never read: /de/whatever is German.
+        first = request.path.strip("/").split("/", 1)[0]
+        g.lang = first if first in LANGUAGES else negotiated_language()
+        refresh()  # Flask-Babel may have cached the locale chosen before g.lang was set
     message = message or _message(status)
     if request.path.startswith("/api/"):
         return make_response(jsonify(error={"code": _api_code(status), "message": message}), status)
-    if getattr(g, "lang", None) is None:
-        g.lang = negotiated_language()
     g.alternates = {}
     template = "errors/404.html" if status == 404 else "errors/error.html"
     response = make_response(

@@ -145,3 +145,15 @@ def test_static_assets_include_vendored_htmx_with_license(client: FlaskClient) -
     assert client.get("/static/vendor/htmx.min.js").status_code == 200
     assert "4.0.1" in client.get("/static/vendor/htmx.VERSION").get_data(as_text=True)
     assert client.get("/static/vendor/htmx.LICENSE").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("de", "Seite nicht gefunden"), ("es", "Página no encontrada")]
+)
+def test_a_path_no_route_matches_still_speaks_the_urls_language(
+    client: FlaskClient, lang: str, text: str
+) -> None:
+    response = client.get(f"/{lang}/no-such/page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert text in html and f'<html lang="{lang}">' in html

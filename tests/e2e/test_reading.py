@@ -136,11 +136,6 @@ def test_not_found_page(page: Page, live_server: str, lang: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(_translate(lang, "How can we help?"))
 
 
-@pytest.mark.xfail(
-    reason="a path no route matches (/de/nope) gets the negotiated language, not the URL's: "
-    "helpcenter/errors.py only knows g.lang once a route matched",
-    strict=False,
-)
 @pytest.mark.parametrize("lang", ["de"])
 def test_not_found_page_for_an_unknown_path_is_in_the_urls_language(page: Page, lang: str) -> None:
     check_page(page, f"/{lang}/no-such-page", status=404)
