@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from helpcenter.models import (
@@ -77,6 +77,12 @@ def article_by_slug(session: Session, lang: str, slug: str) -> Article | None:
         )
     )
     return session.execute(statement).unique().scalar_one_or_none()
+
+
+def content_version(session: Session) -> tuple[object, ...]:
+    """Changes whenever an article is imported, edited or removed (cache validation)."""
+    row = session.execute(select(func.count(Article.id), func.max(Article.modified_at))).one()
+    return tuple(row)
 
 
 def translations_of(session: Session, article: Article) -> dict[str, str]:

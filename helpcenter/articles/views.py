@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, url_for
 
 from helpcenter.articles import service
+from helpcenter.content.importer import content_generation
 from helpcenter.content.splitting import split_before_headings
 from helpcenter.extensions import db
 from helpcenter.i18n import LANGUAGES, current_language
+from helpcenter.page_cache import cached_page, throttled
 from helpcenter.templating import render, set_alternates
 from helpcenter.wizards import service as wizard_service
 
@@ -57,7 +59,20 @@ def section(slug: str) -> Response:
     )
 
 
+def _content_version() -> object:
+    # The database's stamp is read at most once a second per process; imports made in
+    # this process bump the generation and are seen at once.
+    return (
+        content_generation(),
+        throttled(CONTENT_STAMP_SECONDS, lambda: service.content_version(db.session)),
+    )
+
+
+CONTENT_STAMP_SECONDS = 1.0
+
+
 @bp.get("/articles/<slug>")
+@cached_page(_content_version)
 def article(slug: str) -> Response:
     lang = current_language()
     found = service.article_by_slug(db.session, lang, slug)

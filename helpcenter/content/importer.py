@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,20 @@ from helpcenter.models import (
     SectionTranslation,
     utcnow,
 )
+
+# Bumped by every import that changed something in this process, so caches of rendered
+# pages in the same process can tell at once (other processes see the database's stamp).
+_generation = itertools.count(1)
+_current_generation = 0
+
+
+def content_generation() -> int:
+    return _current_generation
+
+
+def _bump_generation() -> None:
+    global _current_generation
+    _current_generation = next(_generation)
 
 
 @dataclass
@@ -54,6 +69,8 @@ def import_content(session: Session, content_dir: Path) -> ImportReport:
     except Exception:
         session.rollback()
         raise
+    if report.changed:
+        _bump_generation()
     return report
 
 

@@ -88,9 +88,7 @@ def wizard(slug: str) -> Response:
     lang = current_language()
     found = _wizard_or_404(slug)
     result, error = evaluate_for_page(found, request.args)
-    zone = service.zone_or_default(
-        request.args.get(service.TIMEZONE_FIELD), preferred_timezone()
-    )
+    zone = service.zone_or_default(request.args.get(service.TIMEZONE_FIELD), preferred_timezone())
     context: dict[str, Any] = {
         "wizard": found,
         "result": result,

@@ -157,3 +157,34 @@ def test_a_path_no_route_matches_still_speaks_the_urls_language(
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert text in html and f'<html lang="{lang}">' in html
+
+
+def test_a_reimported_article_is_shown_at_once_despite_the_page_cache(
+    app, client: FlaskClient, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from helpcenter.config import PROJECT_ROOT
+    from helpcenter.content.importer import import_content
+    from helpcenter.extensions import db
+
+    url = "/en/articles/asking-customers-for-ratings"
+    assert "Freshly imported sentence" not in client.get(url).get_data(as_text=True)
+    assert client.get(url).status_code == 200  # now served from the cache
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    path = content / "en/asking-customers-for-ratings.md"
+    path.write_text(path.read_text() + "\nFreshly imported sentence.\n")
+    with app.app_context():
+        import_content(db.session, content)
+    assert "Freshly imported sentence" in client.get(url).get_data(as_text=True)
+
+
+def test_cached_pages_carry_each_readers_own_csrf_token(client: FlaskClient, app) -> None:  # type: ignore[no-untyped-def]
+    url = "/en/articles/guide-to-customer-reports"
+    first = client.get(url).get_data(as_text=True)
+    other = app.test_client().get(url).get_data(as_text=True)
+    token = re.compile(r'"X-CSRFToken": "([^"]+)"')
+    assert token.search(first) and token.search(other)
+    assert token.search(first).group(1) != token.search(other).group(1)
+    assert "\x00" not in other
