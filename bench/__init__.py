@@ -9,4 +9,4 @@ Keeping measuring apart from printing lets a later module (or CI) reuse the figu
 from __future__ import annotations
 
 # Run order of `python -m bench`. Add later benchmarks (search, wizards) here.
-BENCHMARKS: tuple[str, ...] = ("article_page",)
+BENCHMARKS: tuple[str, ...] = ("article_page", "search")

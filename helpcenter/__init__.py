@@ -33,6 +33,7 @@ def create_app(config: Any = None) -> Flask:
     from helpcenter.auth import bp as auth_bp
     from helpcenter.cli import register_commands
     from helpcenter.core import bp as core_bp
+    from helpcenter.search.views import bp as search_bp
     from helpcenter.wizards.views import bp as wizards_bp
     from helpcenter.wizards.views import step_url
 
@@ -43,6 +44,7 @@ def create_app(config: Any = None) -> Flask:
     app.register_blueprint(core_bp)
     app.register_blueprint(articles_bp)
     app.register_blueprint(wizards_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

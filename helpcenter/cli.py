@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -44,19 +45,53 @@ def _import() -> ImportReport:
     return report
 
 
+def _reindex(show_progress: bool) -> None:
+    """Build a fresh search index from the database and swap it in."""
+    from helpcenter.search.service import rebuild_index
+    from helpcenter.search.views import current_backend
+
+    def progress(docs: list[Any]) -> Any:
+        with click.progressbar(docs, label="indexing", show_pos=True) as bar:
+            yield from bar
+
+    summary = rebuild_index(
+        current_backend(), db.session, _content_dir(), progress if show_progress else None
+    )
+    click.echo(
+        f"search index: {summary.documents} documents ({summary.articles} articles, "
+        f"{summary.wizards} wizards) in {summary.seconds:.2f} s"
+    )
+
+
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Upgrade the database schema and import content/ (safe to run again)."""
+    """Upgrade the database schema, import content/ and build the search index (safe to rerun)."""
     upgrade(directory=current_app.extensions["migrate"].directory)
     _import()
+    _reindex(show_progress=False)
 
 
 @click.command("import-content")
 @with_appcontext
 def import_content_command() -> None:
-    """Import content/ into the database; changed files become new revisions."""
-    _import()
+    """Import content/ into the database; changed files become new revisions, re-indexed."""
+    from helpcenter.search.service import index_changed_articles
+    from helpcenter.search.views import current_backend
+
+    report = _import()
+    if report.changed:
+        count = index_changed_articles(
+            current_backend(), db.session, [*report.created, *report.revised]
+        )
+        click.echo(f"search index: {count} documents updated")
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database, with progress and a summary."""
+    _reindex(show_progress=True)
 
 
 @click.command("check")
@@ -121,6 +156,7 @@ def register_commands(app: Flask) -> None:
     for command in (
         setup_command,
         import_content_command,
+        reindex_command,
         check_command,
         serve_command,
         create_user_command,

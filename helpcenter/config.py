@@ -49,6 +49,8 @@ class Config:
         )
         self.DEFAULT_TIMEZONE = os.environ.get("HELPCENTER_TIMEZONE", "UTC")
         self.SEARCH_INDEX_DIR = str(data_dir / "search-index")
+        # "auto": PostgreSQL full-text search when the database is PostgreSQL, else Whoosh.
+        self.SEARCH_BACKEND = os.environ.get("HELPCENTER_SEARCH_BACKEND", "auto")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -25,14 +25,17 @@ from helpcenter.auth import Role, register_nav_link, role_required
 from helpcenter.auth.service import EmailTaken
 from helpcenter.extensions import db
 from helpcenter.models import OutboxMessage, User, utcnow
+from helpcenter.search import service as search_service
 from helpcenter.security import client_ip, redirect_after_post
 from helpcenter.templating import render, wants_fragment
+from helpcenter.wizards import service as wizard_service
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang:lang>/admin")
 
 register_nav_link(Role.ADMIN, "admin.users", _l("Users"))
 register_nav_link(Role.ADMIN, "admin.outbox", _l("Outbox"))
 register_nav_link(Role.ADMIN, "admin.audit", _l("Audit log"))
+register_nav_link(Role.EDITOR, "admin.insights", _l("Insights"))
 
 
 def _admin() -> User:
@@ -264,3 +267,14 @@ def page_url(**changes: Any) -> str:
 
 
 bp.add_app_template_global(page_url, "admin_page_url")
+
+
+@bp.get("/insights")
+@role_required(Role.EDITOR)
+def insights() -> Response:
+    """What experts reach in the wizards and what they search for in vain (no personal data)."""
+    return render(
+        "admin/insights.html",
+        outcomes=wizard_service.usage_summary(db.session),
+        misses=search_service.top_misses(db.session),
+    )

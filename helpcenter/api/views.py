@@ -124,3 +124,58 @@ def evaluate_wizard(slug: str) -> Response | tuple[Response, int]:
 def openapi() -> Response:
     document = json.loads(OPENAPI_FILE.read_text("utf-8"))
     return jsonify(document)
+
+
+@bp.get("/search")
+def search() -> Response | tuple[Response, int]:
+    """The same results as the search page: ?q=&lang=&limit= (lang "all" for every language)."""
+    from helpcenter.search.service import clean_query, record_miss
+    from helpcenter.search.views import run_search
+
+    requested = request.args.get("lang")
+    lang = requested if requested in LANGUAGES else header_language()
+    everywhere = requested == "all"
+    with force_locale(lang):
+        if requested not in (None, "", "all", *LANGUAGES):
+            return _error(
+                400,
+                "invalid_parameter",
+                _(
+                    '"lang" must be one of: %(languages)s.',
+                    languages=", ".join((*LANGUAGES, "all")),
+                ),
+                "lang",
+            )
+        try:
+            limit = int(request.args.get("limit", 10))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= 50:
+            return _error(
+                400, "invalid_parameter", _('"limit" must be a whole number from 1 to 50.'), "limit"
+            )
+        query = clean_query(request.args.get("q"))
+        results = run_search(query, lang, everywhere, limit)
+        if results is not None and results.total == 0:
+            record_miss(db.session, query, lang)
+        hits = [] if results is None else results.hits
+        response = jsonify(
+            query=query,
+            lang=None if everywhere else lang,
+            total=0 if results is None else results.total,
+            suggestion=None if results is None else results.suggestion,
+            results=[
+                {
+                    "kind": hit.kind,
+                    "lang": hit.lang,
+                    "title": hit.title,
+                    "section": hit.section_title or None,
+                    "heading": hit.heading,
+                    "url": request.host_url.rstrip("/") + hit.url_path,
+                    "snippet_html": hit.snippet_html,
+                }
+                for hit in hits
+            ],
+        )
+    response.vary.add("Accept-Language")
+    return response

@@ -204,4 +204,5 @@ def init_app(app: Flask) -> None:
             "account_links": account_links,
             "sign_in_url": sign_in_url,
             "role_labels": ROLE_LABELS,
+            "Role": Role,
         }

@@ -9,6 +9,7 @@ from helpcenter.models.catalog import (
     Section,
     SectionTranslation,
 )
+from helpcenter.models.search_stats import SearchMiss
 from helpcenter.models.usage import WizardUsage
 from helpcenter.models.users import (
     AuditEvent,
@@ -18,6 +19,7 @@ from helpcenter.models.users import (
     UserSession,
     normalize_email,
 )
+from helpcenter.search.models import SearchEntry
 
 __all__ = [
     "Article",
@@ -28,6 +30,8 @@ __all__ = [
     "CategoryTranslation",
     "OutboxMessage",
     "Role",
+    "SearchEntry",
+    "SearchMiss",
     "Section",
     "SectionTranslation",
     "UTCDateTime",

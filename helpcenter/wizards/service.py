@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -121,8 +121,29 @@ def record_usage(
     session.commit()
 
 
-def usage_counts(session: Session) -> list[WizardUsage]:
-    return list(session.scalars(select(WizardUsage).order_by(WizardUsage.day.desc())))
+@dataclass(frozen=True)
+class UsageRow:
+    wizard: str
+    outcome: str
+    total: int
+    by_language: dict[str, int]
+
+
+def usage_summary(session: Session, days: int = 30) -> list[UsageRow]:
+    """Completed wizards per outcome over the last `days` days, most frequent first."""
+    since = datetime.now(UTC).date() - timedelta(days=days)
+    rows = session.execute(
+        select(
+            WizardUsage.wizard, WizardUsage.outcome, WizardUsage.locale, func.sum(WizardUsage.count)
+        )
+        .where(WizardUsage.day >= since)
+        .group_by(WizardUsage.wizard, WizardUsage.outcome, WizardUsage.locale)
+    ).all()
+    grouped: dict[tuple[str, str], dict[str, int]] = {}
+    for wizard, outcome, locale, count in rows:
+        grouped.setdefault((wizard, outcome), {})[locale] = int(count)
+    summary = [UsageRow(w, o, sum(c.values()), c) for (w, o), c in grouped.items()]
+    return sorted(summary, key=lambda row: (-row.total, row.wizard, row.outcome))
 
 
 def local_to_aware(local: str, tz_name: str | None, default_tz: str) -> datetime:

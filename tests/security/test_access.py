@@ -41,6 +41,8 @@ ACCESS: dict[str, str | Role] = {
     "api.describe_wizard": PUBLIC,
     "api.evaluate_wizard": PUBLIC,
     "api.openapi": PUBLIC,
+    "api.search": PUBLIC,
+    "search.search": PUBLIC,
     "auth.sign_in": PUBLIC,
     "auth.sign_out": PUBLIC,
     "auth.forgot_password": PUBLIC,
@@ -58,6 +60,7 @@ ACCESS: dict[str, str | Role] = {
     "admin.outbox_message": Role.ADMIN,
     "admin.retry_message": Role.ADMIN,
     "admin.audit": Role.ADMIN,
+    "admin.insights": Role.EDITOR,
 }
 
 # A value for every URL argument; ids point at rows each test creates.
