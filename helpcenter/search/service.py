@@ -10,12 +10,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from helpcenter.content.glossary import load_glossary
 from helpcenter.models import Article, SearchMiss, Section, utcnow
+from helpcenter.models.counters import increment
 from helpcenter.search.backend import SearchBackend
 from helpcenter.search.documents import (
     SearchDocument,
@@ -93,21 +93,7 @@ def record_miss(session: Session, query: str, lang: str) -> None:
     if not text:
         return
     now = utcnow()
-    key = (SearchMiss.query == text, SearchMiss.locale == lang)
-    changed = session.execute(
-        update(SearchMiss).where(*key).values(count=SearchMiss.count + 1, last_seen=now)
-    )
-    if changed.rowcount == 0:  # type: ignore[attr-defined]
-        try:
-            with session.begin_nested():
-                session.add(
-                    SearchMiss(query=text, locale=lang, count=1, first_seen=now, last_seen=now)
-                )
-        except IntegrityError:  # counted by a concurrent request first
-            session.execute(
-                update(SearchMiss).where(*key).values(count=SearchMiss.count + 1, last_seen=now)
-            )
-    session.commit()
+    increment(session, SearchMiss, {"query": text, "locale": lang}, last_seen=now)
 
 
 def top_misses(session: Session, limit: int = 100) -> list[SearchMiss]:

@@ -13,13 +13,13 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpcenter.articles.service import rule_sources
 from helpcenter.content.glossary import load_glossary
 from helpcenter.models import WizardUsage
+from helpcenter.models.counters import increment
 from helpcenter.wizards.engine import (
     AnswerError,
     Finished,
@@ -103,22 +103,9 @@ def record_usage(
 ) -> None:
     """Count one completed wizard: day, wizard, outcome and language; nothing about the person."""
     day = day or datetime.now(UTC).date()
-    key = (
-        WizardUsage.day == day,
-        WizardUsage.wizard == wizard,
-        WizardUsage.outcome == outcome,
-        WizardUsage.locale == lang,
+    increment(
+        session, WizardUsage, {"day": day, "wizard": wizard, "outcome": outcome, "locale": lang}
     )
-    updated = session.execute(update(WizardUsage).where(*key).values(count=WizardUsage.count + 1))
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
-        try:
-            with session.begin_nested():
-                session.add(
-                    WizardUsage(day=day, wizard=wizard, outcome=outcome, locale=lang, count=1)
-                )
-        except IntegrityError:  # another request created the row first: count on it
-            session.execute(update(WizardUsage).where(*key).values(count=WizardUsage.count + 1))
-    session.commit()
 
 
 @dataclass(frozen=True)
