@@ -8,7 +8,7 @@ from flask import Flask
 
 from helpcenter import i18n
 from helpcenter.config import Config
-from helpcenter.extensions import babel, csrf, db, htmx, limiter, migrate
+from helpcenter.extensions import babel, compress, csrf, db, htmx, limiter, migrate
 
 
 def create_app(config: Any = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(config: Any = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     htmx.init_app(app)
+    compress.init_app(app)
     i18n.init_app(app)
 
     from helpcenter import errors, security, templating

@@ -188,3 +188,19 @@ def test_cached_pages_carry_each_readers_own_csrf_token(client: FlaskClient, app
     assert token.search(first) and token.search(other)
     assert token.search(first).group(1) != token.search(other).group(1)
     assert "\x00" not in other
+
+
+def test_an_article_page_with_its_css_and_javascript_weighs_under_60_kb(
+    client: FlaskClient,
+) -> None:
+    """The page weight budget, counted as transferred (compressed as browsers accept)."""
+    headers = {"Accept-Encoding": "gzip, br"}
+    page = client.get("/en/articles/guide-to-customer-reports", headers=headers)
+    assert page.headers.get("Content-Encoding") in ("gzip", "br")
+    total = len(page.get_data())
+    assets = ["/static/css/site.css", "/static/js/site.js", "/static/vendor/htmx.min.js"]
+    for url in assets:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        total += len(response.get_data())
+    assert total < 60 * 1024, total
