@@ -61,10 +61,11 @@ class Config:
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.TESTING = False
-        # Streams (file downloads) stay uncompressed; pages, CSS and JS get the best encoding
-        # the browser accepts. Small bodies are not worth it.
+        # Pages, CSS and JS (static files are sent as streams) get the best encoding the
+        # browser accepts; small bodies are not worth it.
         self.COMPRESS_ALGORITHM = ["br", "gzip"]
-        self.COMPRESS_STREAMS = False
+        self.COMPRESS_STREAMS = True
+        self.COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
         self.COMPRESS_MIN_SIZE = 500
         _accounts_settings(self)
 

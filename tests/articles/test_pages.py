@@ -202,5 +202,6 @@ def test_an_article_page_with_its_css_and_javascript_weighs_under_60_kb(
     for url in assets:
         response = client.get(url, headers=headers)
         assert response.status_code == 200
+        assert response.headers.get("Content-Encoding") in ("br", "deflate"), url
         total += len(response.get_data())
     assert total < 60 * 1024, total
