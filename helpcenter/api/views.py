@@ -137,7 +137,8 @@ def search() -> Response | tuple[Response, int]:
     everywhere = requested == "all"
     with force_locale(lang):
         if requested not in (None, "", "all", *LANGUAGES):
-            return _error(
+            # The message is in the Accept-Language language: the error varies with it too.
+            response, status = _error(
                 400,
                 "invalid_parameter",
                 _(
@@ -146,14 +147,18 @@ def search() -> Response | tuple[Response, int]:
                 ),
                 "lang",
             )
+            response.vary.add("Accept-Language")
+            return response, status
         try:
             limit = int(request.args.get("limit", 10))
         except ValueError:
             limit = 0
         if not 1 <= limit <= 50:
-            return _error(
+            response, status = _error(
                 400, "invalid_parameter", _('"limit" must be a whole number from 1 to 50.'), "limit"
             )
+            response.vary.add("Accept-Language")
+            return response, status
         query = clean_query(request.args.get("q"))
         results = run_search(query, lang, everywhere, limit)
         if results is not None and results.total == 0:

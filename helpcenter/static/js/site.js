@@ -43,6 +43,24 @@
   document.addEventListener("DOMContentLoaded", function () { fillTimeZone(document); });
   document.addEventListener("htmx:after:swap", function () { fillTimeZone(document); });
 
+  // Live search results replace the list without moving focus (the reader is typing), so
+  // their count is read out through the page's one live region.
+  document.addEventListener("htmx:after:swap", function () {
+    var count = document.querySelector("#quick-results .result-count, #search-results .result-count");
+    var announcer = document.getElementById("announcer");
+    if (count && announcer && document.activeElement && document.activeElement.type === "search") {
+      announcer.textContent = count.textContent.trim();
+    }
+  });
+
+  // A click anywhere outside the header search closes its live results.
+  document.addEventListener("click", function (event) {
+    var panel = document.getElementById("quick-results");
+    if (panel && panel.firstChild && !event.target.closest(".header-search")) {
+      panel.replaceChildren();
+    }
+  });
+
   // "/" focuses the search box, as in most help centers, unless the reader is typing.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
