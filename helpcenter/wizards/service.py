@@ -26,7 +26,6 @@ from helpcenter.wizards.engine import (
     Outcome,
     Step,
     Wizard,
-    answers_for_path,
     evaluate,
     load_wizards,
 )
@@ -184,8 +183,3 @@ def timeline_for(hours_since: float) -> Timeline:
 
 def moment(base: datetime, hours: float) -> datetime:
     return base + timedelta(hours=hours)
-
-
-def carried_answers(result: Step | Finished) -> dict[str, str]:
-    """Answers so far, as hidden form fields for the next step."""
-    return answers_for_path(result.path)

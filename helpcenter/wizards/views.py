@@ -14,7 +14,7 @@ from helpcenter.extensions import db
 from helpcenter.i18n import current_language
 from helpcenter.templating import render
 from helpcenter.wizards import presenter, service
-from helpcenter.wizards.engine import AnswerError, Finished, Step, Wizard, text
+from helpcenter.wizards.engine import AnswerError, Finished, Step, Wizard, answers_for_path, text
 from helpcenter.wizards.messages import error_message
 from helpcenter.wizards.presenter import article_url_builder
 
@@ -61,11 +61,8 @@ def evaluate_for_page(
 ) -> tuple[Step | Finished, AnswerError | None]:
     """Evaluate; on a bad answer, drop it and show the question it belongs to, with the error."""
     first_error: AnswerError | None = None
-    try:
-        answers: dict[str, Any] = _answers(args, wizard)
-    except AnswerError as error:
-        first_error = error
-        answers = {k: v for k, v in args.items() if k in wizard.questions and v.strip()}
+    answers: dict[str, Any] = _answers(args, wizard)
+    # Each round drops one bad answer; a URL has only so many keys.
     for _attempt in range(MAX_RETRIES):
         try:
             return service.run(wizard, answers), first_error
@@ -95,7 +92,7 @@ def wizard(slug: str) -> Response:
         "error": error_message(error, found, lang) if error else None,
         "error_field": error.field if error else None,
         "path": presenter.path_entries(found, result.path, lang, zone),
-        "carried": service.carried_answers(result),
+        "carried": answers_for_path(result.path),
         "tz": request.args.get(service.TIMEZONE_FIELD, ""),
         "zone_name": zone.key,
         "announcement": presenter.announce(result, found, lang),
