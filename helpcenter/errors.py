@@ -23,9 +23,10 @@ def _error_response(
     if request.path.startswith("/api/"):
         return make_response(jsonify(error={"code": _api_code(status), "message": message}), status)
     g.alternates = {}
-    template = "errors/404.html" if status == 404 else "errors/error.html"
     response = make_response(
-        render_template(template, status=status, title=title or _title(status), message=message),
+        render_template(
+            "errors/error.html", status=status, title=title or _title(status), message=message
+        ),
         status,
     )
     if request.headers.get("HX-Request"):
