@@ -137,10 +137,7 @@ def local_to_aware(local: str, tz_name: str | None, default_tz: str) -> datetime
 
     Raises AnswerError (invalid_answer on last-answer-at) for text that is no date-time.
     """
-    try:
-        zone = ZoneInfo(tz_name) if tz_name else ZoneInfo(default_tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo(default_tz)
+    zone = zone_or_default(tz_name, default_tz)
     try:
         naive = datetime.fromisoformat(local.strip())
     except ValueError as error:
@@ -153,6 +150,7 @@ def local_to_aware(local: str, tz_name: str | None, default_tz: str) -> datetime
 
 
 def zone_or_default(tz_name: str | None, default_tz: str) -> ZoneInfo:
+    """The reader's zone by IANA name; an unknown or tampered name falls back to the default."""
     try:
         return ZoneInfo(tz_name) if tz_name else ZoneInfo(default_tz)
     except (ZoneInfoNotFoundError, ValueError):
